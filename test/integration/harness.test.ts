@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:net';
 import {
   CloudTrailClient,
   DescribeTrailsCommand,
@@ -15,6 +16,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS, type Scenario } from '../../emulator/index.js';
+import { freePort } from '../../lib/net.js';
 import * as helloActivities from '../fixtures/hello-activities.js';
 import { type DevServer, type Emulator, startDevServer, startEmulator } from '../harness/index.js';
 
@@ -249,5 +251,46 @@ describe('Temporal dev server', () => {
       }),
     );
     expect(result).toBe(`hello, trailwarden (pid ${process.pid})`);
+  });
+
+  describe('when its port is taken', () => {
+    let blocker: Server;
+    let taken: number;
+    beforeAll(async () => {
+      blocker = createServer();
+      await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+      taken = (blocker.address() as { port: number }).port;
+    });
+    afterAll(async () => {
+      await new Promise((r) => blocker.close(r));
+    });
+
+    it('starts on another port when the one it chose was taken before it could bind it', async () => {
+      const offered: number[] = [];
+      const other = await startDevServer({
+        pickPort: async () => {
+          const port = offered.length === 0 ? taken : await freePort();
+          offered.push(port);
+          return port;
+        },
+      });
+      try {
+        expect(offered[0]).toBe(taken);
+        expect(offered).toHaveLength(2);
+        expect(other.port).toBe(offered[1]);
+        const ns = await other.client.workflowService.describeNamespace({ namespace: 'default' });
+        expect(ns.namespaceInfo?.name).toBe('default');
+      } finally {
+        await other.stop();
+      }
+    });
+
+    it('gives up on a fixed port that stays taken, naming the port', async () => {
+      await expect(startDevServer({ port: taken })).rejects.toThrow(
+        new RegExp(
+          `port already in use on each of 5 attempts \\(frontend port ${taken}, fixed by the caller\\)`,
+        ),
+      );
+    });
   });
 });
