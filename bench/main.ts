@@ -29,7 +29,8 @@ const HELP = `usage: npm run bench -- [options]
   --in-flight C           cap on the worker's AWS calls in flight (default 400)
   --throttle-rate P       fraction of calls answered with throttling (default 0)
   --max-accounts W        account activities in flight (default: enough to keep C calls busy)
-  --workers K             worker processes sharing the task queue and the in-flight cap (default 1)
+  --workers K             worker processes sharing the task queue and the in-flight cap (default 1;
+                          more than one needs --store pg)
   --store pg|pglite       findings store: a fresh PostgreSQL database (default) or embedded PGlite
   --pg-url URL            PostgreSQL server for --store pg (default postgres://postgres@127.0.0.1:5432/postgres)
   --json FILE             also write the results as JSON
@@ -55,6 +56,13 @@ export interface BenchResult {
   temporalActionsPerAccount: number;
   historyEventsPerAccount: number;
   peakRssMb: number;
+  /** CPU time of the synthetic endpoint's process (it shares the machine with the workers). */
+  endpointCpuSeconds: number;
+  /**
+   * Fraction of the machine's CPU time (all cores) that was busy during the audit, whoever used it:
+   * near 1 means the machine, not the latency, bounds the wall time.
+   */
+  machineCpuBusy: number;
   /** Largest JavaScript heap in use seen (sampled every 500 ms; garbage not yet collected included). */
   peakHeapUsedMb: number;
   /** How the worker process ran: its Node flags and MALLOC_ARENA_MAX (see worker/runtime.ts). */
@@ -70,10 +78,13 @@ export interface BenchResult {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
 }
 
+/** Bad command-line input: reported in one line, without a stack, before anything starts. */
+class UsageError extends Error {}
+
 function number(v: string | undefined, def: number, name: string): number {
   if (v === undefined) return def;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name}: expected a number, got "${v}"`);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name}: expected a number, got "${v}"`);
   return n;
 }
 
@@ -125,23 +136,32 @@ function actionsOf(events: temporal.api.history.v1.IHistoryEvent[]): number {
   return n;
 }
 
+function parseOptions() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (err) {
+    // Unknown options and missing values: node's message names the option.
+    throw new UsageError(`${(err as Error).message}\n${HELP}`);
+  }
+}
+
+const OPTIONS = {
+  accounts: { type: 'string' },
+  regions: { type: 'string' },
+  'latency-ms': { type: 'string' },
+  'in-flight': { type: 'string' },
+  'throttle-rate': { type: 'string' },
+  'max-accounts': { type: 'string' },
+  workers: { type: 'string' },
+  store: { type: 'string' },
+  'pg-url': { type: 'string' },
+  json: { type: 'string' },
+  profile: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      accounts: { type: 'string' },
-      regions: { type: 'string' },
-      'latency-ms': { type: 'string' },
-      'in-flight': { type: 'string' },
-      'throttle-rate': { type: 'string' },
-      'max-accounts': { type: 'string' },
-      workers: { type: 'string' },
-      store: { type: 'string' },
-      'pg-url': { type: 'string' },
-      json: { type: 'string' },
-      profile: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+  const values = parseOptions();
   if (values.help) {
     console.log(HELP);
     return;
@@ -152,7 +172,7 @@ async function main(): Promise<void> {
   const inFlight = number(values['in-flight'], 400, 'in-flight');
   const throttleRate = number(values['throttle-rate'], 0, 'throttle-rate');
   if (regions < 1 || regions > BENCH_REGIONS.length)
-    throw new Error(`--regions: 1 to ${BENCH_REGIONS.length}`);
+    throw new UsageError(`--regions: expected 1 to ${BENCH_REGIONS.length}, got "${values.regions}"`);
   const callsPerAccount = 8;
   const maxAccounts = number(
     values['max-accounts'],
@@ -160,7 +180,16 @@ async function main(): Promise<void> {
     'max-accounts',
   );
   const storeKind = values.store ?? 'pg';
-  const workerCount = Math.max(1, number(values.workers, 1, 'workers'));
+  if (storeKind !== 'pg' && storeKind !== 'pglite')
+    throw new UsageError(`--store: expected pg or pglite, got "${storeKind}"`);
+  const workerCount = number(values.workers, 1, 'workers');
+  if (!Number.isInteger(workerCount) || workerCount < 1)
+    throw new UsageError(`--workers: expected a whole number of at least 1, got "${values.workers}"`);
+  // PGlite is embedded in one process: worker processes cannot share it.
+  if (workerCount > 1 && storeKind === 'pglite')
+    throw new UsageError(
+      '--workers: several worker processes need --store pg (PGlite lives inside one process)',
+    );
   const regionList = BENCH_REGIONS.slice(0, regions);
 
   process.stderr.write(
@@ -231,6 +260,7 @@ async function main(): Promise<void> {
   settings.audit.maxConcurrentAccounts = maxAccounts;
   settings.audit.maxConcurrentCallsPerAccount = callsPerAccount;
   const runId = `bench-${Date.now()}`;
+  const cpuAtStart = machineCpuTimes();
   const t0 = performance.now();
   const result = await server.client.workflow.execute(auditRun, {
     taskQueue,
@@ -238,6 +268,9 @@ async function main(): Promise<void> {
     args: [{ settings }],
   });
   const wallSeconds = (performance.now() - t0) / 1000;
+  const cpuAtEnd = machineCpuTimes();
+  const machineCpuBusy =
+    (cpuAtEnd.busy - cpuAtStart.busy) / (cpuAtEnd.busy + cpuAtEnd.idle - cpuAtStart.busy - cpuAtStart.idle);
 
   type WorkerStats = {
     cpuSeconds: number;
@@ -247,7 +280,7 @@ async function main(): Promise<void> {
     peakHeapUsedMb: number;
   };
   const [endpointStats, ...perWorker] = await Promise.all([
-    request<EndpointStats>(endpoint, 'stats'),
+    request<EndpointStats & { cpuSeconds: number }>(endpoint, 'stats'),
     ...workers.map((w) => request<WorkerStats>(w, 'stats')),
   ]);
   const fleet = perWorker as WorkerStats[];
@@ -289,6 +322,8 @@ async function main(): Promise<void> {
     temporalActionsPerAccount: round(actions / totalAccounts, 2),
     historyEventsPerAccount: round(events / totalAccounts, 2),
     peakRssMb: round(workerStats.peakRssMb, 0),
+    endpointCpuSeconds: round(endpointStats.cpuSeconds, 1),
+    machineCpuBusy: round(machineCpuBusy, 2),
     peakHeapUsedMb: round(workerStats.peakHeapUsedMb, 0),
     workerRuntime: { nodeFlags: workerFlags, mallocArenaMax },
     findings,
@@ -339,6 +374,10 @@ async function main(): Promise<void> {
     ['efficiency', `${out.efficiency}`],
     ['worker CPU', `${out.workerCpuSeconds} s (${out.cpuMicrosPerCall} µs per call)`],
     [
+      'machine CPU busy',
+      `${Math.round(out.machineCpuBusy * 100)}% of ${out.machine.cpus} cores during the audit (endpoint ${out.endpointCpuSeconds} s)`,
+    ],
+    [
       'Temporal actions / account',
       `${out.temporalActionsPerAccount} (history events / account ${out.historyEventsPerAccount})`,
     ],
@@ -359,6 +398,17 @@ async function main(): Promise<void> {
   if (values.json) await writeFile(values.json, `${JSON.stringify(out, null, 2)}\n`);
 }
 
+/** CPU time of all cores so far, busy and idle, in ms. */
+function machineCpuTimes(): { busy: number; idle: number } {
+  let busy = 0;
+  let idle = 0;
+  for (const { times } of cpus()) {
+    busy += times.user + times.nice + times.sys + times.irq;
+    idle += times.idle;
+  }
+  return { busy, idle };
+}
+
 function round(n: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
@@ -367,7 +417,8 @@ function round(n: number, digits: number): number {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
+    const message = err instanceof UsageError ? err.message : ((err as Error).stack ?? String(err));
+    process.stderr.write(`bench: ${message}\n`);
     process.exit(1);
   },
 );

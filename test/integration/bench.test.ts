@@ -43,7 +43,8 @@ describe('npm run bench (a few accounts)', () => {
 
   beforeAll(async () => {
     const common = ['--accounts', '4', '--regions', '2', '--latency-ms', '5', '--in-flight', '20'];
-    plain = await bench(common);
+    // Two worker processes share the task queue and the in-flight cap, as a fleet would.
+    plain = await bench([...common, '--workers', '2']);
     throttled = await bench([...common, '--throttle-rate', '0.2', '--store', 'pglite']);
   }, 200_000);
 
@@ -67,6 +68,15 @@ describe('npm run bench (a few accounts)', () => {
     expect(j.temporalActionsPerAccount).toBeGreaterThanOrEqual(1);
     expect(j.historyEventsPerAccount).toBeGreaterThan(0);
     expect(j.peakRssMb).toBeGreaterThan(0);
+    // Both workers ran under one cap: their peaks add up to no more than it.
+    expect(j.workers).toBe(2);
+    expect(plain.stdout).toContain(`${j.peakRssMb} MB (largest of 2 workers)`);
+    // The machine was busy during the audit (the workers at least) and never more than fully.
+    expect(j.machineCpuBusy).toBeGreaterThan(0);
+    expect(j.machineCpuBusy).toBeLessThanOrEqual(1);
+    expect(plain.stdout).toContain(
+      `machine CPU busy             ${Math.round(j.machineCpuBusy * 100)}% of ${j.machine.cpus} cores during the audit (endpoint ${j.endpointCpuSeconds} s)`,
+    );
     const byStatus = j.findingsByStatus;
     expect(byStatus.PASS + byStatus.FAIL + byStatus.WAIVED + byStatus.ERROR).toBe(j.findings);
     // The synthetic postures are a spread: passes and failures, and nothing unreadable.
@@ -79,10 +89,44 @@ describe('npm run bench (a few accounts)', () => {
     expect(plain.stdout).toContain(`findings                     ${j.findings} (`);
   });
 
-  it('recovers from throttling: the same findings, on the embedded store too', () => {
+  it('recovers from throttling: the same findings, on the embedded store and one worker too', () => {
     expect(throttled.json.throttled).toBeGreaterThan(0);
     expect(throttled.json.store).toBe('pglite');
+    expect(throttled.json.workers).toBe(1);
     expect(throttled.json.findingsByStatus).toEqual(plain.json.findingsByStatus);
     expect(throttled.json.calls).toBeGreaterThan(plain.json.calls);
   });
+});
+
+describe('npm run bench with options it cannot honour', () => {
+  it.each([
+    [
+      ['--workers', '2', '--store', 'pglite'],
+      '--workers: several worker processes need --store pg (PGlite lives inside one process)',
+    ],
+    [['--workers', '0'], '--workers: expected a whole number of at least 1, got "0"'],
+    [['--store', 'mysql'], '--store: expected pg or pglite, got "mysql"'],
+    [['--regions', '0'], '--regions: expected 1 to 30, got "0"'],
+  ])('%j: exits 1 naming the option, before starting anything', async (args, message) => {
+    const { code, stdout, stderr } = await runNode([BENCH, ...args], {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+    });
+    expect(code).toBe(1);
+    // One line naming the option, no stack.
+    expect(stderr).toBe(`bench: ${message}\n`);
+    // Nothing started: the run header is printed only once the options are accepted.
+    expect(stdout).toBe('');
+  });
+});
+
+it('npm run bench --acounts (a typo): exits 1 naming the unknown option, with the usage', async () => {
+  const { code, stderr } = await runNode([BENCH, '--acounts', '5'], {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+  });
+  expect(code).toBe(1);
+  expect(stderr).toMatch(/^bench: Unknown option '--acounts'/);
+  expect(stderr).toContain('usage: npm run bench -- [options]');
+  expect(stderr).not.toMatch(/\n\s+at /);
 });
