@@ -136,15 +136,6 @@ function actionsOf(events: temporal.api.history.v1.IHistoryEvent[]): number {
   return n;
 }
 
-function parseOptions() {
-  try {
-    return parseArgs({ options: OPTIONS }).values;
-  } catch (err) {
-    // Unknown options and missing values: node's message names the option.
-    throw new UsageError(`${(err as Error).message}\n${HELP}`);
-  }
-}
-
 const OPTIONS = {
   accounts: { type: 'string' },
   regions: { type: 'string' },
@@ -159,6 +150,15 @@ const OPTIONS = {
   profile: { type: 'string' },
   help: { type: 'boolean' },
 } as const;
+
+function parseOptions() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (err) {
+    // Unknown options and missing values: node's message names the option.
+    throw new UsageError(`${(err as Error).message}\n${HELP}`);
+  }
+}
 
 async function main(): Promise<void> {
   const values = parseOptions();

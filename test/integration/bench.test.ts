@@ -14,13 +14,15 @@ const BENCH = join(packageRoot, 'dist', 'bench', 'main.js');
 
 let dir: string;
 
-async function bench(args: string[]): Promise<{ json: BenchResult; stdout: string }> {
+/** `npm run bench -- ...args`, as built, in a minimal environment. */
+function runBench(args: string[]) {
   if (!existsSync(BENCH)) throw new Error(`${BENCH} is missing: run \`npm run setup\` first`);
+  return runNode([BENCH, ...args], { PATH: process.env.PATH, HOME: process.env.HOME });
+}
+
+async function bench(args: string[]): Promise<{ json: BenchResult; stdout: string }> {
   const file = join(dir, `bench-${args.join('_').replace(/[^\w.-]/g, '')}.json`);
-  const { code, stdout, stderr } = await runNode([BENCH, ...args, '--json', file], {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-  });
+  const { code, stdout, stderr } = await runBench([...args, '--json', file]);
   if (code !== 0) throw new Error(`bench exited with ${code}:\n${stderr}`);
   return { json: JSON.parse(readFileSync(file, 'utf8')) as BenchResult, stdout };
 }
@@ -68,7 +70,7 @@ describe('npm run bench (a few accounts)', () => {
     expect(j.temporalActionsPerAccount).toBeGreaterThanOrEqual(1);
     expect(j.historyEventsPerAccount).toBeGreaterThan(0);
     expect(j.peakRssMb).toBeGreaterThan(0);
-    // Both workers ran under one cap: their peaks add up to no more than it.
+    // Two worker processes ran; the peak RSS reported is the larger of theirs.
     expect(j.workers).toBe(2);
     expect(plain.stdout).toContain(`${j.peakRssMb} MB (largest of 2 workers)`);
     // The machine was busy during the audit (the workers at least) and never more than fully.
@@ -108,23 +110,16 @@ describe('npm run bench with options it cannot honour', () => {
     [['--store', 'mysql'], '--store: expected pg or pglite, got "mysql"'],
     [['--regions', '0'], '--regions: expected 1 to 30, got "0"'],
   ])('%j: exits 1 naming the option, before starting anything', async (args, message) => {
-    const { code, stdout, stderr } = await runNode([BENCH, ...args], {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-    });
+    const { code, stdout, stderr } = await runBench(args);
     expect(code).toBe(1);
-    // One line naming the option, no stack.
+    // One line naming the option, no stack, and no run header: nothing started.
     expect(stderr).toBe(`bench: ${message}\n`);
-    // Nothing started: the run header is printed only once the options are accepted.
     expect(stdout).toBe('');
   });
 });
 
 it('npm run bench --acounts (a typo): exits 1 naming the unknown option, with the usage', async () => {
-  const { code, stderr } = await runNode([BENCH, '--acounts', '5'], {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-  });
+  const { code, stderr } = await runBench(['--acounts', '5']);
   expect(code).toBe(1);
   expect(stderr).toMatch(/^bench: Unknown option '--acounts'/);
   expect(stderr).toContain('usage: npm run bench -- [options]');
